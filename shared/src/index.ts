@@ -1,0 +1,3 @@
+export * from './platforms.ts'
+export * from './settings.ts'
+export * from './shipping-rules.ts'
