@@ -7,6 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    setupFiles: ['test/setup/unhandled.ts'],
     reporters: process.env.CI ? ['default'] : ['default'],
   },
 })

@@ -100,6 +100,10 @@ describe.skipIf(missing !== null)('Dockhand for WooCommerce in a real WordPress'
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
     })
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    // wp-admin pages are heavy for PHP's built-in server on a loaded 2-core CI machine; waits are
+    // for states, never for durations, so a generous ceiling costs nothing when things are fast.
+    page.setDefaultTimeout(60_000)
+    page.setDefaultNavigationTimeout(90_000)
     page.on('response', async (res) => {
       if (res.url().includes('dockhand')) seen.push(await res.text().catch(() => ''))
     })
@@ -112,14 +116,17 @@ describe.skipIf(missing !== null)('Dockhand for WooCommerce in a real WordPress'
     await hub?.kill('SIGTERM')
     await closeSim()
     if (tmp) rmSync(tmp, { recursive: true, force: true })
-  }, 60_000)
+  }, 150_000)
 
   it('installs the zip through Plugins > Add New > Upload and activates it', async () => {
     await page.goto(`${wp.url}/wp-login.php`)
     await page.fill('#user_login', 'admin')
     await page.fill('#user_pass', 'password')
     await shot('01-login')
-    await Promise.all([page.waitForURL(/wp-admin/), page.click('#wp-submit')])
+    await Promise.all([
+      page.waitForURL(/wp-admin/, { waitUntil: 'domcontentloaded' }),
+      page.click('#wp-submit'),
+    ])
 
     await page.goto(`${wp.url}/wp-admin/plugin-install.php?tab=upload`)
     await page.setInputFiles('#pluginzip', (globalThis as { __zip?: string }).__zip!)
@@ -131,7 +138,7 @@ describe.skipIf(missing !== null)('Dockhand for WooCommerce in a real WordPress'
     await page.click('a:has-text("Activate Plugin")')
     await page.waitForSelector('text=Plugin activated', { timeout: 30_000 })
     await shot('04-activated')
-  }, 60_000)
+  }, 150_000)
 
   it('shows WooCommerce > Dockhand and saves a connection the hub then holds and tests', async () => {
     await page.goto(`${wp.url}/wp-admin/admin.php?page=dockhand`)
@@ -175,7 +182,7 @@ describe.skipIf(missing !== null)('Dockhand for WooCommerce in a real WordPress'
       expect(html).not.toContain(secret)
       expect(seen.some((body) => body.includes(secret))).toBe(false)
     }
-  }, 90_000)
+  }, 150_000)
 
   it('saves changed settings on the hub, validated in the browser first', async () => {
     const interval = page.locator('.field-interval_minutes input')
@@ -195,7 +202,7 @@ describe.skipIf(missing !== null)('Dockhand for WooCommerce in a real WordPress'
       interval_minutes: 30,
       processes: { stock: false, orders: true },
     })
-  }, 60_000)
+  }, 150_000)
 
   it('runs "Sync now" and shows the run with counts', async () => {
     await page.click('button:has-text("Sync now")')
@@ -217,7 +224,7 @@ describe.skipIf(missing !== null)('Dockhand for WooCommerce in a real WordPress'
     expect(status, `${runs.body.data[0].error ?? ''}\n${wp.log().slice(-2000)}`).toBe(
       runs.body.data[0].status,
     )
-  }, 90_000)
+  }, 150_000)
 
   const hubConnections = async () =>
     (await api(hub.url, ADMIN_TOKEN, 'GET', '/api/v1/connections?platform=woocommerce')).body
@@ -254,7 +261,7 @@ describe.skipIf(missing !== null)('Dockhand for WooCommerce in a real WordPress'
     expect(await page.textContent('table.dockhand-attention')).toContain(
       'Shipping method has no warehouse way of delivery',
     )
-  }, 60_000)
+  }, 150_000)
 
   it('saves shipping-method rules from the editor on the hub, in order, wildcards included', async () => {
     const editor = page.locator('.dockhand-rules')
@@ -296,7 +303,7 @@ describe.skipIf(missing !== null)('Dockhand for WooCommerce in a real WordPress'
       .locator('.dockhand-rule')
       .evaluateAll((rows) => rows.map((r) => r.querySelector('input')?.value))
     expect(patterns).toEqual(['Flat*', '*'])
-  }, 60_000)
+  }, 150_000)
 
   it('updates the same hub connection when saved again, also after the plugin lost its id', async () => {
     const [before] = await hubConnections()
@@ -334,7 +341,7 @@ describe.skipIf(missing !== null)('Dockhand for WooCommerce in a real WordPress'
     expect(after[0]!.id).toBe(before!.id)
     expect(wp.php("echo get_option( 'dockhand_connection_id' );")).toBe(before!.id)
     expect(after[0]!.settings).toMatchObject({ interval_minutes: 30 })
-  }, 90_000)
+  }, 150_000)
 
   it('shows a notice, not a fatal error, when WooCommerce is too old or missing', async () => {
     const standIn = 'dockhand-test-woocommerce-stand-in/woocommerce-stand-in.php'
@@ -367,7 +374,7 @@ describe.skipIf(missing !== null)('Dockhand for WooCommerce in a real WordPress'
     }
     await page.goto(`${wp.url}/wp-admin/admin.php?page=dockhand`)
     await page.waitForSelector('.dockhand-activity')
-  }, 60_000)
+  }, 150_000)
 
   it('"Create keys in WooCommerce": the authorize URL it builds and the callback WooCommerce posts the keys to', async () => {
     // WooCommerce only posts keys to an https:// callback, and this site is plain HTTP (the
@@ -457,7 +464,7 @@ describe.skipIf(missing !== null)('Dockhand for WooCommerce in a real WordPress'
         `update_option( 'dockhand_wc_consumer_key', '${key}' ); update_option( 'dockhand_wc_consumer_secret', '${secret}' );`,
       )
     }
-  }, 60_000)
+  }, 150_000)
 
   it("speaks the admin user's language: PHP strings from the .mo, the UI's through wp_set_script_translations", async () => {
     // A German .mo and the Jed JSON named after md5("build/index.js"), as `wp i18n make-json` makes it.
@@ -488,5 +495,5 @@ describe.skipIf(missing !== null)('Dockhand for WooCommerce in a real WordPress'
     } finally {
       wp.php("delete_user_meta( 1, 'locale' );")
     }
-  }, 60_000)
+  }, 150_000)
 })
