@@ -73,7 +73,7 @@ async function day(platform: Platform, faulty: boolean, say: (m: string) => void
   })
   const verdict = await converge(api, shop, connectionId, rec, 180_000)
   shop.faults.clear()
-  const state = await endState(api, shop)
+  const state = await endState(api, shop, rec)
   const runs = await api.all(`/connections/${connectionId}/runs`, 200)
   const issues: Array<ApiResult['body']> = []
   for (const r of runs) {

@@ -507,12 +507,28 @@ export interface EndState {
   stock: string[]
 }
 
-/** What a clean and a disturbed run must agree on: hub orders, shop-side writes, shop stock. */
-export async function endState(api: Api, shop: Shop): Promise<EndState> {
-  const orders = (await api.all('/orders')).map((o) => `${o.external_id}:${o.status}`).sort()
+/**
+ * What a clean and a disturbed run must agree on: hub orders, shop-side writes, shop stock.
+ * Shop order ids are handed out by the simulator in call order, so they differ between runs
+ * whose calls interleave differently; orders are named by their place in the driver's record
+ * (`#12`) instead. WooCommerce notes carry a mark derived from the hub's own write id, which
+ * differs between runs too: notes are compared by their number.
+ */
+export async function endState(api: Api, shop: Shop, rec: DriverRecord): Promise<EndState> {
+  const placeOf = new Map(rec.placed.map((x, i) => [x, `#${i}`]))
+  const name = (external: string) => placeOf.get(external) ?? `unplaced ${external}`
+  const orders = (await api.all('/orders')).map((o) => `${name(o.external_id)}:${o.status}`).sort()
   const writes = new Set<string>()
+  let notes = 0
   for (const e of shop.log.writes())
-    for (const wr of shop.classify(e)) writes.add(`${wr.category}:${wr.key}`)
+    for (const wr of shop.classify(e)) {
+      if (wr.category === 'note') notes++
+      else if (wr.category === 'status') {
+        const at = wr.key.lastIndexOf(':')
+        writes.add(`status:${name(wr.key.slice(0, at))}:${wr.key.slice(at + 1)}`)
+      } else writes.add(`${wr.category}:${wr.key}`)
+    }
+  if (notes) writes.add(`note:${notes} notes`)
   const stock: string[] = []
   for (const s of await api.all('/stock')) {
     const item = shop.itemOfSku(s.article_number)

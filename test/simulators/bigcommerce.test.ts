@@ -388,6 +388,33 @@ describe('rate limits', () => {
     expect(res.headers.get('X-Rate-Limit-Time-Reset-Ms')).toBeNull()
     expect((await call('/v2/orders')).status).toBe(200)
   })
+
+  it('a cut-off answer still applied the write: the log counts it among the writes', async () => {
+    const order = bc.placeOrder({ lines: [{ sku: 'BC-001-1', quantity: 1, price: 10 }] })
+    bc.faults.add({
+      method: 'PUT',
+      path: `/v2/orders/${order.id}`,
+      nth: 1,
+      fault: { kind: 'truncate' },
+    })
+    const cut = await call(`/v2/orders/${order.id}`, { method: 'PUT', json: { status_id: 9 } })
+    expect(cut.status).toBe(200)
+    await expect(cut.text().then((t) => JSON.parse(t))).rejects.toThrow()
+    bc.faults.add({
+      method: 'PUT',
+      path: `/v2/orders/${order.id}`,
+      nth: 1,
+      fault: { kind: 'reset' },
+    })
+    await expect(
+      call(`/v2/orders/${order.id}`, { method: 'PUT', json: { status_id: 2 } }),
+    ).rejects.toThrow()
+    expect((await (await call(`/v2/orders/${order.id}`)).json()).status_id).toBe(9)
+    const writes = bc.log.writes().filter((e) => e.path.endsWith(`/v2/orders/${order.id}`))
+    expect(writes.map((e) => [e.fault, (e.body as { status_id: number }).status_id])).toEqual([
+      ['truncate', 9],
+    ])
+  })
 })
 
 describe('refunds', () => {

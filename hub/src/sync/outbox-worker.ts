@@ -89,7 +89,7 @@ export async function drainOutbox(
         result.retried++
         result.failed.push({
           kind: item.kind,
-          reason: `${item.kind} ${item.idempotency_key}: ${outcome.reason} (will retry)`,
+          reason: `${describeWrite(item)}, attempt ${item.attempts}: ${withRetryNote(outcome.reason)}`,
           final: false,
         })
       } else {
@@ -100,7 +100,7 @@ export async function drainOutbox(
         await markFailed(hub.db, item.id, reason)
         result.failed.push({
           kind: item.kind,
-          reason: `${item.kind} ${item.idempotency_key}: ${reason}`,
+          reason: `${describeWrite(item)}: ${reason}`,
           final: true,
         })
       }
@@ -219,4 +219,37 @@ async function deliverOwnerWebhook(hub: Hub, item: OutboxItem): Promise<Delivery
     }
   }
   return { status: 'retry', reason: `${owner.webhook_url} answered ${res.status}` }
+}
+
+/** What a write is, for a person reading the run log ("Shipment of order 1042"). */
+export function describeWrite(item: Pick<OutboxItem, 'kind' | 'payload'>): string {
+  let p: { order_number?: unknown; items?: unknown[]; type?: unknown } = {}
+  try {
+    p = JSON.parse(item.payload) ?? {}
+  } catch {
+    // described by its kind alone
+  }
+  const order = p.order_number ? ` of order ${String(p.order_number)}` : ''
+  switch (item.kind) {
+    case 'fulfilment':
+      return `Shipment${order}`
+    case 'refund':
+      return `Refund${order}`
+    case 'order.status':
+      return `Status update${order}`
+    case 'stock.set': {
+      const n = Array.isArray(p.items) ? p.items.length : 0
+      return `Stock update of ${n} article${n === 1 ? '' : 's'}`
+    }
+    case 'owner.webhook':
+      return `Event ${typeof p.type === 'string' ? `${p.type} ` : ''}to the goods owner's webhook`
+    default:
+      return `Write ${item.kind}${order}`
+  }
+}
+
+function withRetryNote(reason: string): string {
+  return /tried again|will retry|retry/i.test(reason)
+    ? reason
+    : `${reason.replace(/\.?\s*$/, '.')} It will be tried again.`
 }

@@ -33,6 +33,9 @@ const FAULTS: FaultRule[] = [
   { method: 'PUT', path: /\/orders\/\d+$/, nth: 1, fault: { kind: 'reset' } },
   { method: 'POST', path: '/refunds', nth: 1, fault: { kind: 'status', status: 500 } },
   { method: 'POST', path: '/batch', nth: 1, fault: { kind: 'rate-limit', retryAfterSeconds: 1 } },
+  // A later batch of a stock write fails after an earlier one was applied: the retry must not
+  // set the applied quantities again.
+  { method: 'POST', path: '/variations/batch', nth: 1, fault: { kind: 'status', status: 503 } },
   // Answers only after the hub's 1 s timeout: the write may land although the hub saw a timeout.
   { method: 'POST', path: '/notes', nth: 2, fault: { kind: 'slow', delayMs: 1500 } },
   { method: 'GET', path: '/refunds', nth: 1, fault: { kind: 'slow', delayMs: 1500 } },
@@ -232,6 +235,17 @@ function scenario(name: string, transport: 'https' | 'http', faults: boolean) {
       expect(batches.length).toBeGreaterThan(0)
       for (const b of batches)
         expect(((b.body as { update: unknown[] }).update ?? []).length).toBeLessThanOrEqual(100)
+      // No quantity is set twice in a row, even where an answer was lost.
+      const last = new Map<string, number>()
+      for (const b of batches)
+        for (const u of (b.body as { update: Array<{ id: number; stock_quantity: number }> })
+          .update) {
+          const key = `${b.path}#${u.id}`
+          expect(last.get(key), `${key} set to ${u.stock_quantity} again`).not.toBe(
+            u.stock_quantity,
+          )
+          last.set(key, u.stock_quantity)
+        }
     })
 
     it('turns a return into exactly one refund', async () => {

@@ -204,6 +204,6 @@ export function writesTo(sim: WooCommerceSimulator, method: string, re: RegExp) 
       e.status >= 200 &&
       e.status < 300 &&
       e.auth !== 'failed' &&
-      (e.fault === null || e.fault === 'slow'),
+      (e.fault === null || e.fault === 'slow' || e.fault === 'truncate'),
   )
 }

@@ -1,6 +1,7 @@
 /**
- * Stock: set `available` at the connection's location only, ≤ 250 quantities per call. An absolute
- * set is idempotent, so a retried batch needs no check first. Items not yet stocked at the
+ * Stock: set `available` at the connection's location only, ≤ 250 quantities per call. A repeated
+ * attempt first reads what the shop already has (by item id), so a set whose answer was lost is
+ * not sent twice. Items not yet stocked at the
  * location are activated there (ITEM_NOT_STOCKED_AT_LOCATION) and the batch is sent again.
  * Pinned 2026-10: every quantity carries `changeFromQuantity` (null = no compare-and-set).
  * Docs: https://shopify.dev/docs/api/admin-graphql/latest/mutations/inventorySetQuantities ,
@@ -11,6 +12,8 @@ import { type ShopifyRuntime, type UserError, userErrorReason } from './client.t
 import {
   INVENTORY_ACTIVATE,
   INVENTORY_SET_QUANTITIES,
+  ITEM_LEVELS_BATCH,
+  ITEM_LEVELS_QUERY,
   LEVEL_PAGE_SIZE,
   LOCATION_LEVELS_QUERY,
 } from './queries.ts'
@@ -35,6 +38,13 @@ export async function pushStock(
   const skipped: string[] = payload.items
     .filter((t) => !t.inventoryItemId)
     .map((t) => t.articleNumber)
+  if (write.attempt > 1 && items.length) {
+    // An earlier attempt may have been applied with its answer lost (cut off, reset, a crash):
+    // read the levels and send only the items not yet at their target.
+    const have = await readStock(ctx, rt, items)
+    items = items.filter((t) => have.get(t.linkId) !== Math.max(0, t.quantity))
+    if (!items.length) return { status: 'done', result: { set: 0, skipped, already_in_shop: true } }
+  }
   const activated = new Set<string>()
   for (let round = 0; round < 3 && items.length; round++) {
     const res = await client.request<SetResult>(INVENTORY_SET_QUANTITIES, {
@@ -88,7 +98,11 @@ export async function pushStock(
   return { status: 'retry', reason: 'Shopify kept refusing part of the stock batch; will retry' }
 }
 
-/** The location's available quantity per link, for the daily reconcile (null: not stocked there). */
+/**
+ * The location's available quantity per link (null: not stocked there). A few targets (a retried
+ * stock write) are read by id; many (the daily reconcile) by paging through the location's levels,
+ * which takes fewer calls once most of the location's items are asked for.
+ */
 export async function readStock(
   ctx: ShopifyContext,
   rt: ShopifyRuntime,
@@ -97,6 +111,32 @@ export async function readStock(
   const locationId = requireLocation(ctx)
   const client = clientFor(ctx, rt)
   const levels = new Map<string, number>()
+  const ids = [...new Set(targets.flatMap((t) => (t.inventoryItemId ? [t.inventoryItemId] : [])))]
+  if (ids.length <= 2 * ITEM_LEVELS_BATCH) {
+    for (let i = 0; i < ids.length; i += ITEM_LEVELS_BATCH) {
+      const data: {
+        nodes: Array<{
+          id?: string
+          inventoryLevel?: { quantities: Array<{ name: string; quantity: number }> } | null
+        } | null>
+      } = await client.request(ITEM_LEVELS_QUERY, {
+        ids: ids.slice(i, i + ITEM_LEVELS_BATCH),
+        locationId,
+      })
+      for (const n of data.nodes)
+        if (n?.id && n.inventoryLevel)
+          levels.set(
+            n.id,
+            n.inventoryLevel.quantities.find((q) => q.name === 'available')?.quantity ?? 0,
+          )
+    }
+    return new Map(
+      targets.map((t) => [
+        t.linkId,
+        t.inventoryItemId ? (levels.get(t.inventoryItemId) ?? null) : null,
+      ]),
+    )
+  }
   let after: string | null = null
   for (;;) {
     const data: {

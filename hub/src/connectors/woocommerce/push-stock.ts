@@ -1,7 +1,8 @@
 /**
  * Stock levels → WooCommerce through the batch endpoints (≤ 100 items per call), and the daily
  * reconcile's read of the shop's quantities with as few list calls as possible.
- * Setting an absolute `stock_quantity` is idempotent, so a retried batch cannot apply twice.
+ * A repeated attempt first reads what the shop already has and sends only the items not yet at
+ * their target, so batches applied before their answer was lost are not sent again.
  * Docs: https://woocommerce.github.io/woocommerce-rest-api-docs/#batch-update-products
  *       https://woocommerce.github.io/woocommerce-rest-api-docs/#batch-update-product-variations
  */
@@ -35,7 +36,18 @@ export async function pushStock(
   client: WooClient,
   write: OutboxWrite,
 ): Promise<DeliveryOutcome> {
-  const items = (write.payload?.items ?? []) as StockTarget[]
+  let items = (write.payload?.items ?? []) as StockTarget[]
+  if (write.attempt > 1 && items.length) {
+    // An earlier attempt may have been applied with its answer lost (cut off, reset, a crash):
+    // read what the shop has and send only the items not yet at their target.
+    try {
+      const have = await readStock(ctx, client, items)
+      items = items.filter((t) => have.get(t.linkId) !== Math.max(0, Math.trunc(t.quantity)))
+    } catch (err) {
+      return writeOutcome(err, 'reading stock before a repeated update')
+    }
+    if (!items.length) return { status: 'done', result: { items: 0, already_in_shop: true } }
+  }
   const rejected: string[] = []
   for (const batch of stockBatches(items)) {
     try {
