@@ -115,6 +115,17 @@ describe(`fault soak (FAULT_SEED=${SEED}, rate ${RATE} per fault kind)`, () => {
         expect(i.message, JSON.stringify(i)).toMatch(/^[A-Z0-9"'(]/)
         expect(i.message).not.toMatch(/\[object Object\]|^\s*at |undefined$/)
       }
+      // Every fault the hub met is in the run log: a call tried again ("retried", counted with
+      // the "N more" summary line), a write that failed and waits for its next attempt, or a
+      // process that failed.
+      let seen = 0
+      for (const i of failures) {
+        if (i.code === 'retried') seen += Number(/^(\d+) more calls/.exec(i.message)?.[1] ?? 1)
+        else if (i.code === 'write_failed' || i.code === 'process_failed') seen++
+      }
+      const injectedTotal = [...faulty.injected.values()].reduce((a, b) => a + b, 0)
+      say(`faults injected ${injectedTotal}, failures in the run log ${seen}`)
+      expect(seen).toBeGreaterThanOrEqual(injectedTotal)
       const byCode = new Map<string, number>()
       for (const i of failures) byCode.set(i.code, (byCode.get(i.code) ?? 0) + 1)
       say(`issues by code: ${JSON.stringify(Object.fromEntries(byCode))}`)

@@ -177,7 +177,8 @@ export const ROUTES: RouteDoc[] = [
   {
     method: 'get',
     path: '/api/v1/connections/{id}/runs',
-    summary: 'List runs, newest first',
+    summary:
+      'List runs, newest first (trigger schedule, manual, webhook, startup, or delivery: writes delivered between runs that failed or were retried)',
     tag: 'Sync',
     params: page,
   },

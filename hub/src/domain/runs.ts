@@ -87,3 +87,37 @@ export function runView(run: SyncRun, issueCount?: { errors: number; warnings: n
     finished_at: run.finished_at,
   }
 }
+
+/**
+ * Writes delivered between runs (a shipment registered through the API goes out at once) have no
+ * run of their own; when some of them failed, or needed calls tried again, a finished run with
+ * trigger `delivery` records it, so every failure is in a connection's run log.
+ */
+export async function recordDeliveryRun(
+  db: Queryable,
+  connectionId: string,
+  issues: RecordIssue[],
+): Promise<void> {
+  if (!issues.length) return
+  const now = nowIso()
+  const final = issues.filter((i) => i.level !== 'warning').length
+  const run: SyncRun = {
+    id: newId('run'),
+    connection_id: connectionId,
+    trigger: 'delivery',
+    processes: '[]',
+    status: final ? 'partial' : 'succeeded',
+    full: 0,
+    counts: '{}',
+    progress: '{}',
+    error: final
+      ? `${final} write${final === 1 ? '' : 's'} between runs failed for good; see the run's issues.`
+      : null,
+    started_at: now,
+    finished_at: now,
+    created_at: now,
+    heartbeat_at: null,
+  }
+  await db.insertInto('sync_runs').values(run).execute()
+  await addIssues(db, run, 'delivery', issues)
+}

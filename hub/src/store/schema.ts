@@ -224,7 +224,8 @@ export interface ReturnLineTable {
 export interface SyncRunTable {
   id: string
   connection_id: string
-  trigger: 'schedule' | 'manual' | 'webhook' | 'startup'
+  /** `delivery`: no sync ran; the record holds what went wrong delivering writes between runs. */
+  trigger: 'schedule' | 'manual' | 'webhook' | 'startup' | 'delivery'
   processes: string
   status: 'queued' | 'running' | 'succeeded' | 'partial' | 'failed' | 'cancelled'
   full: Bool

@@ -34,6 +34,11 @@ export interface ConnectorContext<S = Record<string, unknown>> {
   log: Logger
   signal: AbortSignal
   now(): Date
+  /**
+   * A call failed (5xx, 429, timeout, reset, cut-off answer) and the client tried it again: one
+   * readable sentence for the run log. Absent where no run is listening (e.g. a connection test).
+   */
+  retried?: (reason: string) => void
 }
 
 export type Checkpoint = Record<string, unknown> | null

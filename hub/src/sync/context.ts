@@ -8,8 +8,14 @@ export function webhookUrlFor(hub: Hub, c: Connection): string | null {
   return hub.config.publicUrl ? `${hub.config.publicUrl}/webhooks/${c.platform}/${c.id}` : null
 }
 
-export function buildContext(hub: Hub, c: Connection, signal: AbortSignal): ConnectorContext {
+export function buildContext(
+  hub: Hub,
+  c: Connection,
+  signal: AbortSignal,
+  retried?: (reason: string) => void,
+): ConnectorContext {
   return {
+    ...(retried ? { retried } : {}),
     connection: {
       id: c.id,
       name: c.name,

@@ -61,6 +61,8 @@ export async function saveCursor(
 
 class RunState {
   counts: Counts = {}
+  /** Calls the clients tried again during the current process, not yet on the run. */
+  retries: string[] = []
   progress: Progress
   constructor(
     readonly hub: Hub,
@@ -143,7 +145,8 @@ export async function executeRun(hub: Hub, runId: string): Promise<boolean> {
       await finish(hub, state, 'failed', `This hub has no ${connection.platform} connector.`)
       return true
     }
-    const ctx = buildContext(hub, connection, hub.shutdown)
+    // Calls the clients tried again are reported on the run, under the process that made them.
+    const ctx = buildContext(hub, connection, hub.shutdown, (reason) => state.retries.push(reason))
     const processes = parseJson<Process[]>(run.processes, [])
     for (const process of processes) {
       if (hub.shutdown.aborted) break
@@ -173,6 +176,7 @@ export async function executeRun(hub: Hub, runId: string): Promise<boolean> {
           { code: 'process_failed', message: `${process}: ${message}` },
         ])
       }
+      await addIssues(hub.db, run, process, retryIssues(state.retries.splice(0)))
       await state.save()
     }
     const failures = processes.filter((p) => state.progress[p]?.state === 'failed').length
@@ -421,6 +425,7 @@ async function deliverKinds(
       connectionId: connection.id,
       kinds,
       connector,
+      retried: (reason) => state.retries.push(reason),
       onItem: (outcome) => {
         progress.done++
         state.count(process, outcome, 1)
@@ -659,3 +664,17 @@ export async function queueRun(
 }
 
 export type { RecordIssue }
+
+/** Calls tried again, as warnings on the run: each one up to 100, then a count of the rest. */
+export function retryIssues(reasons: string[], max = 100): RecordIssue[] {
+  const issues: RecordIssue[] = reasons
+    .slice(0, max)
+    .map((message) => ({ code: 'retried', level: 'warning', message }))
+  if (reasons.length > max)
+    issues.push({
+      code: 'retried',
+      level: 'warning',
+      message: `${reasons.length - max} more calls failed and were tried again (not listed one by one).`,
+    })
+  return issues
+}

@@ -24,7 +24,7 @@ import { describeError } from './engine.ts'
 export interface DrainResult {
   done: number
   retried: number
-  failed: Array<{ kind: string; reason: string; final: boolean }>
+  failed: Array<{ kind: string; reason: string; final: boolean; connectionId: string | null }>
   /** Writes that were done with something a person should know. */
   notices: Array<{ kind: string; code: string; message: string }>
 }
@@ -40,6 +40,8 @@ export async function drainOutbox(
     kinds?: string[]
     connector?: Connector
     onItem?: (outcome: 'done' | 'retry' | 'failed') => void
+    /** Calls a client tried again while delivering (for the run log). */
+    retried?: (reason: string, connectionId: string) => void
     maxRounds?: number
   } = {},
 ): Promise<DrainResult> {
@@ -68,9 +70,13 @@ export async function drainOutbox(
       const renewal = setInterval(() => {
         void renewClaim(hub.db, item, leaseMs).catch(() => undefined)
       }, leaseMs / 3)
-      const outcome = await deliverOne(hub, item, connections, options.connector).finally(() =>
-        clearInterval(renewal),
-      )
+      const outcome = await deliverOne(
+        hub,
+        item,
+        connections,
+        options.connector,
+        options.retried,
+      ).finally(() => clearInterval(renewal))
       if (outcome.status === 'done') {
         await hub.db.transaction().execute(async (trx) => {
           await markDone(trx, item.id, outcome.result)
@@ -91,6 +97,7 @@ export async function drainOutbox(
           kind: item.kind,
           reason: `${describeWrite(item)}, attempt ${item.attempts}: ${withRetryNote(outcome.reason)}`,
           final: false,
+          connectionId: item.connection_id,
         })
       } else {
         const reason =
@@ -102,6 +109,7 @@ export async function drainOutbox(
           kind: item.kind,
           reason: `${describeWrite(item)}: ${reason}`,
           final: true,
+          connectionId: item.connection_id,
         })
       }
       options.onItem?.(
@@ -134,6 +142,7 @@ async function deliverOne(
   item: OutboxItem,
   connections: Map<string, Connection>,
   connectorOverride?: Connector,
+  retried?: (reason: string, connectionId: string) => void,
 ): Promise<DeliveryOutcome> {
   try {
     if (item.kind === 'owner.webhook') return await deliverOwnerWebhook(hub, item)
@@ -158,7 +167,13 @@ async function deliverOne(
         reason: `this hub has no ${connection.platform} connector`,
         retryAfterMs: 300_000,
       }
-    const ctx = buildContext(hub, connection, hub.shutdown)
+    const connectionId = connection.id
+    const ctx = buildContext(
+      hub,
+      connection,
+      hub.shutdown,
+      retried && ((reason) => retried(reason, connectionId)),
+    )
     return await connector.deliver(ctx, {
       id: item.id,
       kind: item.kind,

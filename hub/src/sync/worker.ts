@@ -5,10 +5,12 @@
  */
 
 import { redactDue } from '../domain/privacy.ts'
+import { recordDeliveryRun } from '../domain/runs.ts'
+import type { RecordIssue } from '../domain/types.ts'
 import type { Hub } from '../hub.ts'
 import { parseJson } from '../store/db.ts'
 import { nowIso } from '../util/ids.ts'
-import { executeRun, queueRun } from './engine.ts'
+import { executeRun, queueRun, retryIssues } from './engine.ts'
 import { drainOutbox } from './outbox-worker.ts'
 
 /** A run whose worker died more often than this is closed instead of resumed again. */
@@ -191,8 +193,35 @@ export class Worker {
       }
     }
 
-    // Everything else the outbox holds (owner webhooks, writes queued outside a run).
-    await drainOutbox(this.hub, { maxRounds: 50 })
+    // Everything else the outbox holds (owner webhooks, writes queued outside a run); what went
+    // wrong is recorded per connection as a `delivery` run.
+    const retries = new Map<string, string[]>()
+    const drained = await drainOutbox(this.hub, {
+      maxRounds: 50,
+      retried: (reason, connectionId) => {
+        const list = retries.get(connectionId) ?? []
+        list.push(reason)
+        retries.set(connectionId, list)
+      },
+    })
+    const byConnection = new Map<string, RecordIssue[]>()
+    for (const [connectionId, reasons] of retries)
+      byConnection.set(connectionId, retryIssues(reasons))
+    for (const f of drained.failed) {
+      if (!f.connectionId) continue
+      const list = byConnection.get(f.connectionId) ?? []
+      list.push({
+        code: 'write_failed',
+        message: f.reason,
+        platformRef: f.kind,
+        level: f.final ? 'error' : 'warning',
+      })
+      byConnection.set(f.connectionId, list)
+    }
+    for (const [connectionId, issues] of byConnection)
+      await recordDeliveryRun(db, connectionId, issues).catch((err) =>
+        this.hub.log.warn({ err, connection_id: connectionId }, 'could not record a delivery run'),
+      )
 
     // Privacy erasures that waited for their orders to be finished.
     const erased = await redactDue(db)

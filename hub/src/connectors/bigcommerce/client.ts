@@ -88,9 +88,10 @@ export class BcClient {
   private readonly origin: string
   private readonly token: string
   private readonly signal: AbortSignal | undefined
+  private readonly retried: ((reason: string) => void) | undefined
 
   constructor(
-    ctx: Pick<ConnectorContext, 'connection' | 'credentials' | 'signal'>,
+    ctx: Pick<ConnectorContext, 'connection' | 'credentials' | 'signal' | 'retried'>,
     options: ClientOptions = {},
   ) {
     this.sleep = options.sleep ?? realSleep
@@ -103,6 +104,7 @@ export class BcClient {
     this.storeHash = ctx.connection.shopRef
     this.token = ctx.credentials.access_token ?? ''
     this.signal = ctx.signal
+    this.retried = ctx.retried
     const key = `${this.origin}|${this.storeHash}`
     let state = rateStates.get(key)
     if (!state) {
@@ -135,17 +137,20 @@ export class BcClient {
         return await this.send<T>('GET', version, url)
       } catch (err) {
         if (!(err instanceof BcError) || !err.transient) throw err
+        let wait: number
         if (err.status === 429 && err.retryAfterMs !== undefined) {
           if (++limited > 8) throw err
-          await this.sleep(err.retryAfterMs, this.signal)
-          this.rate.left = null
+          wait = err.retryAfterMs
         } else if (err.status === 429) {
           if (++bare > 4) throw err
-          await this.sleep(this.backoff(this.bareBackoff, bare), this.signal)
+          wait = this.backoff(this.bareBackoff, bare)
         } else {
           if (++other > 4) throw err
-          await this.sleep(this.backoff(500, other), this.signal)
+          wait = this.backoff(500, other)
         }
+        this.retried?.(`Reading ${version}${path}: ${retriedAfter(err.message, wait)}`)
+        await this.sleep(wait, this.signal)
+        if (err.status === 429) this.rate.left = null
       }
     }
   }
@@ -172,6 +177,9 @@ export class BcClient {
           err.retryAfterMs !== undefined &&
           ++limited <= 5
         ) {
+          this.retried?.(
+            `${method} ${version}${path}: ${retriedAfter(err.message, err.retryAfterMs)}`,
+          )
           await this.sleep(err.retryAfterMs, this.signal)
           this.rate.left = null
           continue
@@ -338,4 +346,9 @@ function plainReason(status: number, message: string | null): string {
         return `BigCommerce had a temporary problem (${status}); it will be tried again.${said}`
       return `BigCommerce refused the request (${status}).${said}`
   }
+}
+
+/** "BigCommerce had a temporary problem (503); tried again after 1.2 s." */
+function retriedAfter(reason: string, waitMs: number): string {
+  return `${reason.replace(/[.;\s]+$/, '')}; tried again after ${(waitMs / 1000).toFixed(1)} s.`
 }

@@ -144,7 +144,7 @@ export class ShopifyClient {
         if (this.ctx.signal.aborted) throw err
         const reason = `Shopify could not be reached (${describeNetworkError(err)})`
         if (!write && attempt < READ_ATTEMPTS) {
-          await this.backoff(attempt)
+          await this.backoff(attempt, reason)
           continue
         }
         throw new ShopifyError('transient', reason, true)
@@ -157,7 +157,7 @@ export class ShopifyClient {
             ? 'Shopify asked the hub to slow down (HTTP 429)'
             : `Shopify had a server error (HTTP ${res.status})`
         if (!write && attempt < READ_ATTEMPTS) {
-          await this.backoff(attempt, retryAfter)
+          await this.backoff(attempt, reason, retryAfter)
           continue
         }
         throw new ShopifyError('transient', reason, true, retryAfter)
@@ -167,7 +167,7 @@ export class ShopifyClient {
         body = (await res.json()) as GraphQLBody
       } catch {
         if (!write && attempt < READ_ATTEMPTS) {
-          await this.backoff(attempt)
+          await this.backoff(attempt, 'Shopify answered with a response that is not valid JSON')
           continue
         }
         throw new ShopifyError(
@@ -210,7 +210,7 @@ export class ShopifyClient {
             code,
           )
         if (code === 'INTERNAL_SERVER_ERROR' && !write && attempt < READ_ATTEMPTS) {
-          await this.backoff(attempt)
+          await this.backoff(attempt, `Shopify had an internal error (${first.message})`)
           continue
         }
         throw new ShopifyError(
@@ -264,9 +264,12 @@ export class ShopifyClient {
       })
   }
 
-  private async backoff(attempt: number, retryAfter?: number) {
+  private async backoff(attempt: number, reason: string, retryAfter?: number) {
     this.rt.stats.retried++
     const ms = retryAfter ?? Math.min(8_000, 500 * 2 ** (attempt - 1))
+    this.ctx.retried?.(
+      `${reason.replace(/[.;\s]+$/, '')}; the read was tried again after ${(ms / 1000).toFixed(1)} s.`,
+    )
     await this.rt.sleep(ms, this.ctx.signal)
   }
 }

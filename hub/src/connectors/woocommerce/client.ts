@@ -44,7 +44,8 @@ export interface WooResponse<T = unknown> {
   total: number | null
 }
 
-export type WooErrorKind = 'network' | 'timeout' | 'http'
+/** `bad_response`: a 2xx whose body is not JSON (cut off, or mangled by the host); transient. */
+export type WooErrorKind = 'network' | 'timeout' | 'http' | 'bad_response'
 
 /** A failed request, with a reason in plain words and whether trying again may help. */
 export class WooError extends Error {
@@ -134,6 +135,14 @@ export class WooClient {
             ? await api.delete<T>(endpoint, params)
             : await api[method]<T>(endpoint, options.data ?? {}, params)
       const headers = lowerHeaders(res.headers)
+      // axios hands back the raw text when JSON parsing fails: a cut-off or mangled answer must
+      // not pass for an empty one (a list read as empty would make the hub write again).
+      if (typeof res.data === 'string' && res.data.trim() !== '')
+        throw new WooError(
+          'bad_response',
+          `the shop's answer to ${method.toUpperCase()} ${endpoint} was not valid JSON (cut off, or mangled by the host)`,
+          res.status,
+        )
       const total = headers['x-wp-total']
       return {
         data: res.data,
@@ -201,6 +210,7 @@ export class WooClient {
         const backoff = Math.min(10_000, 250 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2)
         const wait = Math.min(60_000, Math.max(backoff, err.retryAfterMs ?? 0))
         this.ctx.log.debug({ endpoint, attempt, wait }, `read retry: ${err.message}`)
+        this.ctx.retried?.(`Reading ${endpoint}: ${retriedAfter(err.message, wait)}`)
         await this.sleep(wait, this.ctx.signal)
       }
     }
@@ -352,4 +362,9 @@ export function writeOutcome(
     return { status: 'failed', reason: `${what}: ${err.message}` }
   }
   return { status: 'retry', reason: `${what}: ${(err as Error)?.message ?? String(err)}` }
+}
+
+/** "WooCommerce had a temporary problem (503); tried again after 1.2 s." */
+export function retriedAfter(reason: string, waitMs: number): string {
+  return `${reason.replace(/[.;\s]+$/, '')}; tried again after ${(waitMs / 1000).toFixed(1)} s.`
 }
