@@ -514,3 +514,128 @@ describe('webhooks', () => {
     expect((await (await call(`/v3/hooks/${hook.id}`)).json()).data.is_active).toBe(false)
   })
 })
+
+describe('orders with include=consignments(.line_items)&consignment_structure=object', () => {
+  const SHIP = {
+    first_name: 'Ada',
+    last_name: 'Lind',
+    company: 'Lind AB',
+    street_1: 'Hamngatan 5',
+    street_2: '',
+    city: 'Göteborg',
+    state: '',
+    zip: '411 06',
+    country: 'Sweden',
+    country_iso2: 'SE',
+    phone: '+46 31 10 20 30',
+    email: 'ada@example.se',
+  }
+  const INCLUDE = 'include=consignments.line_items&consignment_structure=object'
+
+  function twoAddressOrder() {
+    const digital = [...bc.store.products.values()].find((p) => p.type === 'digital')!
+    return bc.placeOrder({
+      lines: [
+        { sku: 'BC-001-1', quantity: 2, price: 10 },
+        { productId: digital.id, quantity: 1, price: 5 },
+        { sku: 'BC-001-2', quantity: 1, price: 12, addressIndex: 1 },
+      ],
+      shippingAddresses: [
+        { ...SHIP, shipping_method: 'PostNord', base_cost: 4 },
+        { ...SHIP, first_name: 'Bo', street_1: 'Kungsgatan 1', shipping_method: 'Budbee' },
+      ],
+    })
+  }
+
+  it('the order carries its shipping consignments (id = order address id) with the order products', async () => {
+    const order = twoAddressOrder()
+    const got = await (await call(`/v2/orders/${order.id}?${INCLUDE}`)).json()
+    const products = await (await call(`/v2/orders/${order.id}/products`)).json()
+    const addresses = await (await call(`/v2/orders/${order.id}/shipping_addresses`)).json()
+    const c = got.consignments
+    expect(c.pickups).toEqual([])
+    expect(c.email).toEqual({ gift_certificates: [] })
+    expect(c.shipping.map((s: any) => s.id)).toEqual(addresses.map((a: any) => a.id))
+    for (const [i, s] of c.shipping.entries()) {
+      const a = addresses[i]
+      for (const k of ['first_name', 'street_1', 'city', 'zip', 'country_iso2', 'email', 'phone'])
+        expect(s[k], k).toBe(a[k])
+      expect(s.shipping_method).toBe(a.shipping_method)
+      // The consignment's lines are exactly the order products that ship to that address.
+      expect(s.line_items).toEqual(products.filter((p: any) => p.order_address_id === a.id))
+      expect(s.items_total).toBe(a.items_total)
+      expect(s.shipping_quotes.resource).toBe(
+        `/orders/${order.id}/consignments/shipping/${a.id}/shipping_quotes`,
+      )
+    }
+    expect(c.shipping[0].base_cost).toBe(4)
+    expect(c.shipping[1].shipping_method).toBe('Budbee')
+    // The digital line is in the download consignment, not in a shipping one.
+    expect(c.downloads).toEqual([
+      {
+        recipient_email: order.billing_address.email,
+        line_items: products.filter((p: any) => p.type === 'digital'),
+      },
+    ])
+  })
+
+  it('the list carries them too, for every order on the page', async () => {
+    const order = twoAddressOrder()
+    const list = await (await call(`/v2/orders?limit=250&${INCLUDE}`)).json()
+    expect(list.length).toBeGreaterThan(1)
+    for (const o of list) {
+      const res = await call(`/v2/orders/${o.id}/products`)
+      const lines = res.status === 204 ? [] : await res.json()
+      const inConsignments = [
+        ...o.consignments.shipping.flatMap((s: any) => s.line_items),
+        ...o.consignments.downloads.flatMap((d: any) => d.line_items),
+      ].sort((a: any, b: any) => a.id - b.id)
+      expect(inConsignments, `order ${o.id}`).toEqual(lines)
+    }
+    const mine = list.find((o: any) => o.id === order.id)
+    expect(mine.consignments.shipping).toHaveLength(2)
+  })
+
+  it('include=consignments alone gives resource links for the line items', async () => {
+    const order = twoAddressOrder()
+    const got = await (
+      await call(`/v2/orders/${order.id}?include=consignments&consignment_structure=object`)
+    ).json()
+    const first = bc.store.linesOf(order.id)[0]!
+    expect(got.consignments.shipping[0].line_items[0]).toEqual({
+      url: api(`/v2/orders/${order.id}/products/${first.id}`),
+      resource: `/orders/${order.id}/products/${first.id}`,
+    })
+    const linked = await call(`/v2/orders/${order.id}/products/${first.id}`)
+    expect(linked.status).toBe(200)
+  })
+
+  it('include=fees adds an (empty) fees array; several values are comma-separated', async () => {
+    const order = twoAddressOrder()
+    const got = await (
+      await call(
+        `/v2/orders/${order.id}?include=consignments,consignments.line_items,fees&consignment_structure=object`,
+      )
+    ).json()
+    expect(got.fees).toEqual([])
+    expect(got.consignments.shipping[0].line_items[0].sku).toBe('BC-001-1')
+  })
+
+  it('without the parameters (or without consignment_structure=object) the order is unchanged', async () => {
+    const order = twoAddressOrder()
+    const plain = await (await call(`/v2/orders/${order.id}`)).json()
+    expect(plain).not.toHaveProperty('consignments')
+    expect(plain).not.toHaveProperty('fees')
+    expect(plain.products.resource).toBe(`/orders/${order.id}/products`)
+    const noStructure = await (
+      await call(`/v2/orders/${order.id}?include=consignments.line_items`)
+    ).json()
+    expect(noStructure).toEqual(plain)
+    const withIt = await (await call(`/v2/orders/${order.id}?${INCLUDE}`)).json()
+    const { consignments, ...rest } = withIt
+    expect(consignments).toBeTruthy()
+    expect(rest).toEqual(plain)
+    const list = await (await call('/v2/orders?limit=250')).json()
+    expect(list.every((o: any) => !('consignments' in o))).toBe(true)
+  })
+})

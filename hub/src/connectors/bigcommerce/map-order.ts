@@ -2,10 +2,12 @@
  * BigCommerce v2 order + its products + its shipping addresses → one warehouse order. Pure.
  * v2 quirks handled here: dates are RFC 2822 ("Tue, 20 Nov 2012 00:00:00 +0000"), money is a
  * string with four decimals ("225.0000"). Lines keep the ids a shipment needs
- * (`order_product_id`, `order_address_id`) in their meta.
+ * (`order_product_id`, `order_address_id`) in their meta. The products and addresses come from
+ * the order's consignments when the order list carried them (`fromConsignments`), else from
+ * `/orders/{id}/products` and `/orders/{id}/shipping_addresses`.
  */
 import type { AddressInput, OrderInput, OrderLineInput, RecordIssue } from '../../domain/types.ts'
-import type { BcOrder, BcOrderProduct, BcShippingAddress } from './payloads.ts'
+import type { BcConsignments, BcOrder, BcOrderProduct, BcShippingAddress } from './payloads.ts'
 
 /**
  * Statuses that mean "don't ship": 5 Cancelled, 6 Declined. (4 Refunded is left out: it is what a
@@ -183,4 +185,35 @@ export function mapOrder(
     },
   }
   return { order, issues }
+}
+
+/**
+ * The order's products and shipping addresses out of its consignments
+ * (`include=consignments.line_items&consignment_structure=object`), as `/orders/{id}/products`
+ * and `/orders/{id}/shipping_addresses` would give them: the line items of every consignment
+ * (shipping, pickup, download, gift certificate) in order product id order, and each shipping
+ * consignment as an address (its `id` is the order address id). Null when the consignments
+ * cannot stand in for those reads: no line item at all (consignments missing, a resource link,
+ * or empty), or fewer items than the order's `items_total` (lines in no consignment).
+ */
+export function fromConsignments(
+  raw: BcOrder,
+  consignments: BcConsignments,
+): { products: BcOrderProduct[]; addresses: BcShippingAddress[] } | null {
+  const groups = [
+    ...(consignments.shipping ?? []),
+    ...(consignments.pickups ?? []),
+    ...(consignments.downloads ?? []),
+    ...(consignments.email?.gift_certificates ?? []),
+  ]
+  const byId = new Map<number, BcOrderProduct>()
+  for (const g of groups) for (const p of g.line_items) if (!byId.has(p.id)) byId.set(p.id, p)
+  if (byId.size === 0) return null
+  const products = [...byId.values()].sort((a, b) => a.id - b.id)
+  const items = products.reduce((n, p) => n + p.quantity, 0)
+  if (typeof raw.items_total === 'number' && items < raw.items_total) return null
+  const addresses = (consignments.shipping ?? []).map(
+    ({ line_items: _lines, ...address }) => address,
+  )
+  return { products, addresses }
 }

@@ -38,6 +38,14 @@ export const orderSchema = z.looseObject({
   customer_message: str,
   billing_address: addressSchema.nullish(),
   is_deleted: z.boolean().nullish(),
+  /** Total quantity of the order's items; checked against the consignments' lines. */
+  items_total: z.unknown().optional(),
+  /**
+   * With `include=consignments.line_items&consignment_structure=object` (spec parameters
+   * `order_includes`, `consignment_structure`) the consignments object, else a resource link or
+   * absent; read with `consignmentsSchema` below.
+   */
+  consignments: z.unknown().optional(),
 })
 export type BcOrder = z.infer<typeof orderSchema>
 
@@ -64,6 +72,26 @@ export const shippingAddressSchema = addressSchema.extend({
   shipping_method: str,
 })
 export type BcShippingAddress = z.infer<typeof shippingAddressSchema>
+
+/**
+ * An order's consignments in the object structure (spec schema `orderConsignment_Get`) with the
+ * line items expanded (`include=consignments.line_items`): each line item is an order product as
+ * `/orders/{id}/products` returns it; a shipping consignment carries the shipping address fields,
+ * its `id` being the order address id. Line items that are resource links (`include=consignments`
+ * only) do not parse.
+ */
+const consignmentLines = z.array(orderProductSchema)
+export const shippingConsignmentSchema = shippingAddressSchema.extend({
+  line_items: consignmentLines,
+})
+const itemsConsignment = z.looseObject({ line_items: consignmentLines })
+export const consignmentsSchema = z.looseObject({
+  shipping: z.array(shippingConsignmentSchema).nullish(),
+  pickups: z.array(itemsConsignment).nullish(),
+  downloads: z.array(itemsConsignment).nullish(),
+  email: z.looseObject({ gift_certificates: z.array(itemsConsignment).nullish() }).nullish(),
+})
+export type BcConsignments = z.infer<typeof consignmentsSchema>
 
 export const shipmentSchema = z.looseObject({
   id: z.number().int(),

@@ -3,7 +3,10 @@
  * - the pull statuses (default 11 "Awaiting Fulfillment"): imported; on the first pass all of them;
  * - the after-pull status (default 9): changes made after the hub started flow in as updates;
  * - 5 Cancelled: cancellations (no extra calls; orders the hub never imported are skipped).
- * Each imported order costs two more calls: its products and its shipping addresses.
+ * The import and update lists ask for `include=consignments.line_items&consignment_structure=object`,
+ * so each order arrives with its lines and shipping addresses and costs no further call; only an
+ * order whose consignments do not carry them (see `fromConsignments`) costs two more calls: its
+ * products and its shipping addresses.
  * v2 answers 204 with no body for an empty page. The checkpoint per status is the newest
  * `date_modified` handled plus the ids seen at that second (v2 dates have second resolution), so
  * nothing is fetched twice and nothing is skipped.
@@ -12,8 +15,14 @@ import type { OrderInput, RecordIssue } from '../../domain/types.ts'
 import type { Checkpoint, ConnectorContext, PullBatch } from '../../sync/connector.ts'
 import { describeShapeError } from '../../util/shape.ts'
 import { type BcClient, BcError } from './client.ts'
-import { CANCELLED_STATUS_IDS, mapOrder, parseBcDate } from './map-order.ts'
-import { type BcOrder, orderProductSchema, orderSchema, shippingAddressSchema } from './payloads.ts'
+import { CANCELLED_STATUS_IDS, fromConsignments, mapOrder, parseBcDate } from './map-order.ts'
+import {
+  type BcOrder,
+  consignmentsSchema,
+  orderProductSchema,
+  orderSchema,
+  shippingAddressSchema,
+} from './payloads.ts'
 import { settingsOf } from './settings.ts'
 
 /** v2 order lists take up to 250 per page (limit). */
@@ -37,13 +46,29 @@ export function rfc2822(iso: string): string {
 }
 
 /**
- * Fetch an order's lines and shipping addresses and map it. A line or address that does not have
- * the documented shape makes the order unreadable (reported on the run), not the whole pull.
+ * Orders with their consignments, lines included (spec parameters `order_includes` and
+ * `consignment_structure`): `GET /v2/orders` and `GET /v2/orders/{id}` then carry what
+ * `/products` and `/shipping_addresses` would answer.
+ */
+export const WITH_CONSIGNMENTS = {
+  include: 'consignments.line_items',
+  consignment_structure: 'object',
+} as const
+
+/**
+ * Map an order, its lines and shipping addresses taken from the consignments the order was
+ * read with; fetch them when those are missing, not expanded, empty, incomplete or not of the
+ * documented shape (the fetch then reports what is wrong, by the same rules as ever). A line or
+ * address that does not have the documented shape makes the order unreadable (reported on the
+ * run), not the whole pull.
  */
 export async function loadOrder(
   client: BcClient,
   raw: BcOrder,
 ): Promise<{ order: OrderInput; issues: RecordIssue[] } | { unreadable: RecordIssue }> {
+  const consignments = consignmentsSchema.safeParse(raw.consignments)
+  const carried = consignments.success ? fromConsignments(raw, consignments.data) : null
+  if (carried) return mapOrder(raw, carried.products, carried.addresses)
   // https://developer.bigcommerce.com/docs/rest-management/orders/order-products#list-order-products
   const products = await client.listV2(`/orders/${raw.id}/products`)
   // https://developer.bigcommerce.com/docs/rest-management/orders/order-shipping-addresses
@@ -120,6 +145,8 @@ export async function* pullOrders(
         sort: 'date_modified:asc',
         limit: PAGE,
         page,
+        // Cancellations need no lines.
+        ...(scan.mode === 'cancel' ? {} : WITH_CONSIGNMENTS),
       })
       const rows = res.status === 204 || !Array.isArray(res.body) ? [] : res.body
       const records: OrderInput[] = []
@@ -196,7 +223,7 @@ export async function fetchOrders(
     let res: Awaited<ReturnType<BcClient['get']>>
     try {
       // https://developer.bigcommerce.com/docs/rest-management/orders#get-an-order
-      res = await client.get('v2', `/orders/${id}`)
+      res = await client.get('v2', `/orders/${id}`, WITH_CONSIGNMENTS)
     } catch (err) {
       if (err instanceof BcError && err.status === 404) continue
       throw err
