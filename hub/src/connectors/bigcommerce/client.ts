@@ -12,7 +12,9 @@
  * https://developer.bigcommerce.com/docs/start/best-practices/api-rate-limits
  * https://developer.bigcommerce.com/docs/start/about/status-codes
  */
+
 import type { ConnectorContext } from '../../sync/connector.ts'
+import { describeFetchError } from '../../util/network.ts'
 
 export const DEFAULT_ORIGIN = 'https://api.bigcommerce.com'
 
@@ -293,9 +295,7 @@ export class BcClient {
 }
 
 function describeNetwork(err: unknown): string {
-  const e = err as { name?: string; message?: string; cause?: { code?: string } }
-  if (e?.name === 'TimeoutError') return 'the request timed out'
-  return e?.cause?.code ?? e?.message ?? 'network error'
+  return describeFetchError(err, 'the request timed out')
 }
 
 /** Both envelopes → one message and the field errors (v3 `errors`, v2 `details.invalid_reason`). */
@@ -350,5 +350,6 @@ function plainReason(status: number, message: string | null): string {
 
 /** "BigCommerce had a temporary problem (503); tried again after 1.2 s." */
 function retriedAfter(reason: string, waitMs: number): string {
-  return `${reason.replace(/[.;\s]+$/, '')}; tried again after ${(waitMs / 1000).toFixed(1)} s.`
+  const what = reason.replace(/[.;,\s]*(it will be tried again)?[.;\s]*$/i, '')
+  return `${what}; tried again after ${(waitMs / 1000).toFixed(1)} s.`
 }

@@ -4,7 +4,9 @@
  * reads `ctx.credentials`.
  * Docs: https://shopify.dev/docs/api/admin-graphql , https://shopify.dev/docs/api/usage/limits
  */
+
 import type { ConnectorContext } from '../../sync/connector.ts'
+import { describeFetchError } from '../../util/network.ts'
 import { SHOPIFY_API_VERSION } from './version.ts'
 
 /** Time and transport, injectable so tests run on the simulator's clock without real waits. */
@@ -291,9 +293,7 @@ function retryAfterMs(header: string | null): number | undefined {
 }
 
 function describeNetworkError(err: unknown): string {
-  const e = err as { name?: string; message?: string; cause?: { code?: string } }
-  if (e?.name === 'TimeoutError') return 'no answer within 30 seconds'
-  return e?.cause?.code ?? e?.message ?? String(err)
+  return describeFetchError(err, 'no answer within 30 seconds')
 }
 
 async function httpError(res: Response, baseUrl: string): Promise<ShopifyError> {
