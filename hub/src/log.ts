@@ -58,11 +58,15 @@ export function createLogger(level: string = 'info', destination?: pino.Destinat
         },
       },
       serializers: {
-        err: (err: Error) => ({
-          type: err.name,
-          message: scrub(err.message),
-          stack: err.stack ? scrub(err.stack) : undefined,
-        }),
+        // An `err` that is not an Error (a sentence, a thrown string) is logged as scrubbed text.
+        err: (err: unknown) =>
+          err instanceof Error || (typeof err === 'object' && err !== null && 'message' in err)
+            ? {
+                type: (err as Error).name,
+                message: scrub(String((err as Error).message)),
+                stack: (err as Error).stack ? scrub(String((err as Error).stack)) : undefined,
+              }
+            : { message: scrub(String(err)) },
       },
     },
     destination,

@@ -41,7 +41,12 @@ export async function openHub(
   const { config } = options
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 })
   const log = options.logger ?? createLogger(config.logLevel)
-  const { db } = openDb({ dataDir: config.dataDir, databaseUrl: config.databaseUrl })
+  const { db } = openDb({
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+    onConnectionError: (err) =>
+      log.warn({ err }, 'a PostgreSQL connection in the pool failed; it is replaced'),
+  })
   await migrateToLatest(db)
   const box = SecretBox.load({ secretKey: config.secretKey, dataDir: config.dataDir })
   const abort = new AbortController()

@@ -127,7 +127,11 @@ async function main(): Promise<void> {
     return
   }
   if (command === 'migrate') {
-    const { db } = openDb({ dataDir: config.dataDir, databaseUrl: config.databaseUrl })
+    const { db } = openDb({
+      dataDir: config.dataDir,
+      databaseUrl: config.databaseUrl,
+      onConnectionError: (err) => console.error(`PostgreSQL connection failed: ${err.message}`),
+    })
     const applied = await migrateToLatest(db)
     await db.destroy()
     out({ applied }, () =>

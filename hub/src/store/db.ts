@@ -22,6 +22,11 @@ export interface OpenDbOptions {
   file?: string
   /** postgres://… to use PostgreSQL instead of the embedded SQLite file. */
   databaseUrl?: string | undefined
+  /**
+   * An idle pooled PostgreSQL connection that fails (the server restarted, an administrator or a
+   * failover terminated it): reported here; the pool drops it and opens a new one on demand.
+   */
+  onConnectionError?: (err: Error) => void
 }
 
 export type Dialect = 'sqlite' | 'postgres'
@@ -35,6 +40,9 @@ const plugins = [dropNulPlugin]
 export function openDb(options: OpenDbOptions): { db: Db; path: string; dialect: Dialect } {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 })
+    // Without a listener, pg re-throws an idle client's error as an uncaught exception, and a
+    // PostgreSQL restart would take the hub down with it.
+    pool.on('error', (err) => options.onConnectionError?.(err))
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins })
     return { db, path: redactUrl(options.databaseUrl), dialect: 'postgres' }
   }
