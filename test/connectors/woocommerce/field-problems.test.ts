@@ -188,4 +188,42 @@ describe('incremental reads', () => {
       await env.stop()
     }
   }, 90_000)
+  it('a quiet shop costs one read per resource; a change after the quiet spell is still read', async () => {
+    let now = Date.parse('2026-11-24T10:00:00Z')
+    const env = await startEnv({
+      transport: 'https',
+      sim: { clock: () => new Date(now) },
+      waitFirstRun: true,
+    })
+    try {
+      const picks = pickProducts(env.sim)
+      const reads = () =>
+        env.sim.log.entries.filter((e) => e.method === 'GET' && e.auth !== 'failed').length
+      // Right after the changes the next pass re-reads the overlap (late saves may still appear).
+      now += 10_000
+      await env.sync(['articles', 'orders'])
+      // Three minutes later nothing changed: one products read and one orders read.
+      now += 180_000
+      await env.sync(['articles', 'orders'])
+      const before = reads()
+      now += 180_000
+      await env.sync(['articles', 'orders'])
+      const quiet = env.sim.log.entries.slice(-(reads() - before))
+      // (the webhook subscriptions are checked on every run; that is not a read of a resource)
+      expect(
+        quiet.map((e) => e.path.replace(/.*\/wc\/v3/, '')).filter((p) => p !== '/webhooks'),
+      ).toEqual(['/products', '/orders'])
+      // A change after the quiet spell is read on the next run.
+      now += 60_000
+      const placed = env.sim.placeOrder({
+        lines: [{ product_id: picks.simple.id, quantity: 1 }],
+        shipping: SHIPPING,
+      })
+      await env.sync(['articles', 'orders'])
+      const list = await env.api('GET', `/api/v1/orders?external_id=${placed.id}`)
+      expect(list.body.data).toHaveLength(1)
+    } finally {
+      await env.stop()
+    }
+  }, 90_000)
 })

@@ -9,6 +9,9 @@
  * ordered by `modified` ascending. A record changed mid-read simply reappears later.
  * `X-WP-Total` is compared with what a page returned: the pass ends only when the shop says
  * nothing is left beyond it (a short page with a larger total is re-read, not taken as the end).
+ * A new pass starts `overlapSeconds` before the last change it saw (late saves can carry older
+ * times), unless the shop's clock at the end of the last pass was already past that window: then
+ * nothing can still appear in it, and the pass resumes exactly (a quiet shop costs one call).
  * Docs: https://woocommerce.github.io/woocommerce-rest-api-docs/#pagination
  */
 import type { WooClient } from './client.ts'
@@ -96,11 +99,30 @@ export async function* readByModified(
     const finalSince = floor && (!since || floor > since) ? floor : since
     yield {
       items,
-      cursor: last ? { since: finalSince, ids: [], inPass: false } : { since, ids, inPass: true },
+      cursor: last
+        ? settled(since, finalSince, res.headers.date, options.overlapSeconds)
+          ? // Nothing changed in the shop for longer than the overlap before this read (the
+            // shop's own clock, its Date header): every record up to `since` was visible to it,
+            // so the next pass resumes exactly here instead of re-reading the overlap.
+            { since, ids, inPass: true }
+          : { since: finalSince, ids: [], inPass: false }
+        : { since, ids, inPass: true },
       total: res.total,
       last,
     }
     if (last) return
   }
   throw new Error(`gave up reading ${endpoint} after ${MAX_REQUESTS} requests`)
+}
+
+/** The last change read is older than the overlap at the shop's time of the read (pure). */
+export function settled(
+  since: string | null,
+  finalSince: string | null,
+  dateHeader: string | undefined,
+  overlapSeconds: number,
+): boolean {
+  if (!since || since !== finalSince || !dateHeader) return false
+  const shopNow = Date.parse(dateHeader)
+  return Number.isFinite(shopNow) && shopNow - overlapSeconds * 1000 > Date.parse(`${since}Z`)
 }
