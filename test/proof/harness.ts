@@ -427,6 +427,12 @@ export async function verify(api: Api, shop: Shop, rec: DriverRecord): Promise<V
     if (!rec.tracking.has(k.slice(11))) problems.push(`${k} was not a shipment of this run`)
   for (const r of rec.returns.keys())
     if (!keys.has(`refund:${r}`)) problems.push(`return ${r} never became a refund`)
+  // WooCommerce and BigCommerce: every imported order's status is written back (on-hold / 9).
+  if (shop.platform !== 'shopify') {
+    const written = new Set(cat('status').map((k) => k.slice(7, k.lastIndexOf(':'))))
+    for (const x of rec.placed)
+      if (!written.has(x)) problems.push(`order ${x}: its status was never written back`)
+  }
   if (shop.platform === 'woocommerce' && cat('note').length !== rec.tracking.size)
     problems.push(`${cat('note').length} shipment notes for ${rec.tracking.size} shipments`)
 
